@@ -1,0 +1,1 @@
+wire [{{output_msb}}:0] M{{next_layer}};

@@ -1,0 +1,1 @@
+    input  wire [{{input_msb}}:0] layer_in,

@@ -1,0 +1,2 @@
+    input  wire clk,
+    input  wire rst,

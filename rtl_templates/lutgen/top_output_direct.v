@@ -1,0 +1,1 @@
+    assign output_codes = {{source}};
