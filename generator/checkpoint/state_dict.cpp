@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <system_error>
 
@@ -66,6 +68,8 @@ FileSignature read_signature(const std::filesystem::path& path, const std::strin
         throw Error(subject, "checkpoint not found or not a regular file", "", "check the path");
 
     std::ifstream stream(path, std::ios::binary);
+    if (!stream)
+        throw Error(subject, "failed to open the checkpoint", std::strerror(errno), "check its permissions");
     char bytes[4] = {};
     stream.read(bytes, sizeof bytes);
     size_t count = size_t(stream.gcount());

@@ -15,5 +15,9 @@ CommandRunner add_tables_command(CLI::App& app);
 CommandRunner add_simulate_command(CLI::App& app);
 CommandRunner add_generate_command(CLI::App& app);
 CommandRunner add_verify_command(CLI::App& app);
+CommandRunner add_inspect_command(CLI::App& app);
+CommandRunner add_quantize_command(CLI::App& app);
+CommandRunner add_cost_command(CLI::App& app);
+CommandRunner add_synth_command(CLI::App& app);
 
 } // namespace lutgen::cli

@@ -34,6 +34,10 @@ int main(int argc, char** argv)
     add("generate", "Write the Verilog for a model", cli::add_generate_command);
     add("verify", "Simulate generated Verilog with Verilator and compare it with the golden model",
         cli::add_verify_command);
+    add("inspect", "Summarize a model: layers, quantizers, per-feature input scale and bias", cli::add_inspect_command);
+    add("quantize", "Turn a CSV of float features into a LogicNets input dump", cli::add_quantize_command);
+    add("cost", "Estimate the hardware cost of a model: LUTs, flip-flops, latency, table bits", cli::add_cost_command);
+    add("synth", "Map generated RTL with Yosys, write a Vivado script, or read Vivado's reports", cli::add_synth_command);
 
     try {
         app.parse(argc, argv);

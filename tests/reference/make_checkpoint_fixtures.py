@@ -64,9 +64,9 @@ def expected_from_torch_load(path):
 
 
 def renumber_legacy_keys(data):
-    """The legacy writer names storages by memory address and writes them in address order.
-    Rename them "0", "1", ... in order of first use and write them in that order, so the file is
-    the same on every run."""
+    """The legacy writer names storages by memory address. Rename them "0", "1", ... in order of
+    first use and write the key list and the storages again, in the string order of the new keys
+    as torch.save does, so the file is the same on every run."""
     f = io.BytesIO(data)
     for _ in range(3):  # magic number, protocol version, system info
         pickle.load(f)

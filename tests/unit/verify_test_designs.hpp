@@ -115,8 +115,8 @@ inline void write_pipeline_design(const std::filesystem::path& directory)
     write_rtl_manifest(manifest, directory);
 }
 
-// A combinational network on wide buses (VlWide ports), latency 0, with an active-low reset
-// port that the design ignores.
+// A combinational network on wide buses (VlWide ports), latency 0, without a clock port and with
+// an active-low reset port that the design ignores.
 //   mid (100 bits) = x ^ rotl(x, 1)
 //   y (70 bits)    = mid[99:30] & ~mid[69:0]
 inline constexpr int kWideInputWidth = 100;
@@ -140,7 +140,7 @@ inline void write_wide_design(const std::filesystem::path& directory)
 {
     std::filesystem::create_directories(directory);
     write_file(directory / "wide_comb.v",
-               "module wide_comb (input [99:0] in_bus, input clk, input rst_n, output [69:0] out_bus);\n"
+               "module wide_comb (input [99:0] in_bus, input rst_n, output [69:0] out_bus);\n"
                "  wire [99:0] mid;\n"
                "  assign mid = in_bus ^ {in_bus[98:0], in_bus[99]};\n"
                "  assign out_bus = mid[99:30] & ~mid[69:0];\n"
@@ -154,7 +154,7 @@ inline void write_wide_design(const std::filesystem::path& directory)
     manifest.top_module = "wide_comb";
     manifest.input_port = "in_bus";
     manifest.output_port = "out_bus";
-    manifest.clock_port = "clk";
+    manifest.clock_port = "";
     manifest.reset_port = "rst_n";
     manifest.reset_active_high = false;
     manifest.input_width = kWideInputWidth;
