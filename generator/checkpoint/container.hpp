@@ -25,10 +25,12 @@ struct RawCheckpoint {
 // Reads the zip layout of PyTorch 1.6 and later, where <archive>/data.pkl contains the object
 // pickle and <archive>/data/<key> the raw bytes of each storage.
 RawCheckpoint read_zip_checkpoint(const std::filesystem::path& path);
+// Same for a file already in memory; subject names it in error messages.
+RawCheckpoint read_zip_checkpoint(const uint8_t* data, size_t size, const std::string& subject);
 
 // Reads the legacy layout of PyTorch before 1.6 from the whole file. It is a sequence of pickles
 // (magic number, protocol version, system info, the object, the sorted storage keys). For each
 // key, an 8-byte little-endian element count and the storage bytes follow.
-RawCheckpoint read_legacy_checkpoint(const std::filesystem::path& path, const std::vector<uint8_t>& file);
+RawCheckpoint read_legacy_checkpoint(const uint8_t* data, size_t size, const std::string& subject);
 
 } // namespace lutgen

@@ -45,20 +45,19 @@ void check_header(const PickleObjects& objects, PickleValueId magic, PickleValue
 
 } // namespace
 
-RawCheckpoint read_legacy_checkpoint(const std::filesystem::path& path, const std::vector<uint8_t>& file)
+RawCheckpoint read_legacy_checkpoint(const uint8_t* data, size_t size, const std::string& subject)
 {
-    const std::string subject = path.string();
     RawCheckpoint raw;
     raw.container = CheckpointContainer::Legacy;
 
     size_t offset = 0;
-    PickleValueId magic = read_pickle(file.data(), file.size(), offset, raw.objects, subject, "");
-    PickleValueId protocol = read_pickle(file.data(), file.size(), offset, raw.objects, subject, "");
-    PickleValueId sys_info = read_pickle(file.data(), file.size(), offset, raw.objects, subject, "");
+    PickleValueId magic = read_pickle(data, size, offset, raw.objects, subject, "");
+    PickleValueId protocol = read_pickle(data, size, offset, raw.objects, subject, "");
+    PickleValueId sys_info = read_pickle(data, size, offset, raw.objects, subject, "");
     check_header(raw.objects, magic, protocol, sys_info, subject);
 
-    raw.root = read_pickle(file.data(), file.size(), offset, raw.objects, subject, "");
-    PickleValueId keys_id = read_pickle(file.data(), file.size(), offset, raw.objects, subject, "");
+    raw.root = read_pickle(data, size, offset, raw.objects, subject, "");
+    PickleValueId keys_id = read_pickle(data, size, offset, raw.objects, subject, "");
     const PickleValue& keys = raw.objects.at(keys_id);
     if (keys.kind != PickleKind::List)
         throw Error(subject, "legacy checkpoint storage key list is not a list", "", kDamagedHint);
@@ -76,7 +75,7 @@ RawCheckpoint read_legacy_checkpoint(const std::filesystem::path& path, const st
         if (raw.storage_bytes.count(key.text) != 0)
             throw Error(subject, "legacy checkpoint lists a storage twice", key.text, kDamagedHint);
 
-        if (file.size() - offset < 8)
+        if (size - offset < 8)
             throw Error(subject,
                         fmt::format("truncated checkpoint: expected 8 bytes of the element count of storage "
                                     "'{}' at offset {}",
@@ -84,7 +83,7 @@ RawCheckpoint read_legacy_checkpoint(const std::filesystem::path& path, const st
                         "", kDamagedHint);
         uint64_t count = 0;
         for (size_t i = 0; i < 8; ++i)
-            count |= uint64_t(file[offset + i]) << (8 * i);
+            count |= uint64_t(data[offset + i]) << (8 * i);
         offset += 8;
         if (count != uint64_t(root->second.root_element_count))
             throw Error(subject,
@@ -93,15 +92,14 @@ RawCheckpoint read_legacy_checkpoint(const std::filesystem::path& path, const st
                         "", kDamagedHint);
 
         const size_t element_size = dtype_size(root->second.dtype);
-        if (count > (file.size() - offset) / element_size)
+        if (count > (size - offset) / element_size)
             throw Error(subject,
                         fmt::format("truncated checkpoint: storage '{}' needs {} elements of {} bytes at "
                                     "offset {}, but the file ends {} bytes later",
-                                    key.text, count, element_size, offset, file.size() - offset),
+                                    key.text, count, element_size, offset, size - offset),
                         "", kDamagedHint);
         const size_t byte_count = size_t(count) * element_size;
-        raw.storage_bytes.emplace(key.text, std::vector<uint8_t>(file.begin() + std::ptrdiff_t(offset),
-                                                                 file.begin() + std::ptrdiff_t(offset + byte_count)));
+        raw.storage_bytes.emplace(key.text, std::vector<uint8_t>(data + offset, data + offset + byte_count));
         offset += byte_count;
     }
     return raw;

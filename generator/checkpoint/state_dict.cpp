@@ -21,6 +21,8 @@ constexpr const char* kResaveHint = "re-save it with torch.save(model.state_dict
 // Every element becomes a double, so this caps the decoded state dict at 2 GiB.
 constexpr int64_t kMaxCheckpointElements = int64_t(1) << 28;
 constexpr size_t kMaxListedKeys = 8;
+// A legacy checkpoint is read whole into memory, so its size is checked first.
+constexpr uint64_t kMaxLegacyFileBytes = uint64_t(4) << 30;
 
 const char* kind_name(PickleKind kind)
 {
@@ -49,6 +51,9 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, const std::str
     uint64_t size = std::filesystem::file_size(path, size_error);
     if (size_error)
         throw Error(subject, "failed to read the checkpoint", size_error.message(), "check the path");
+    if (size > kMaxLegacyFileBytes)
+        throw Error(subject, fmt::format("legacy checkpoint is larger than {} GiB", kMaxLegacyFileBytes >> 30),
+                    fmt::format("{} bytes", size), "re-save it in the zip format with a recent PyTorch");
 
     std::ifstream stream(path, std::ios::binary);
     std::vector<uint8_t> bytes(static_cast<size_t>(size));
@@ -61,26 +66,36 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, const std::str
 // opcode of the pickled legacy magic number.
 enum class FileSignature { Zip, Pickle, Unknown };
 
+FileSignature classify_signature(const uint8_t* bytes, size_t count, std::string& head)
+{
+    for (size_t i = 0; i < count && i < 4; ++i)
+        head += fmt::format("{}{:02x}", i == 0 ? "" : " ", bytes[i]);
+
+    if (count >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4)
+        return FileSignature::Zip;
+    if (count >= 1 && bytes[0] == 0x80)
+        return FileSignature::Pickle;
+    return FileSignature::Unknown;
+}
+
 FileSignature read_signature(const std::filesystem::path& path, const std::string& subject, std::string& head)
 {
     std::error_code status_error;
     if (!std::filesystem::is_regular_file(path, status_error))
-        throw Error(subject, "checkpoint not found or not a regular file", "", "check the path");
+        throw Error(subject, "checkpoint not found or not a regular file", path.string(), "check the path");
 
     std::ifstream stream(path, std::ios::binary);
     if (!stream)
         throw Error(subject, "failed to open the checkpoint", std::strerror(errno), "check its permissions");
     char bytes[4] = {};
     stream.read(bytes, sizeof bytes);
-    size_t count = size_t(stream.gcount());
-    for (size_t i = 0; i < count; ++i)
-        head += fmt::format("{}{:02x}", i == 0 ? "" : " ", uint8_t(bytes[i]));
+    return classify_signature(reinterpret_cast<const uint8_t*>(bytes), size_t(stream.gcount()), head);
+}
 
-    if (count == 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4)
-        return FileSignature::Zip;
-    if (count >= 1 && uint8_t(bytes[0]) == 0x80)
-        return FileSignature::Pickle;
-    return FileSignature::Unknown;
+[[noreturn]] void fail_unknown_signature(const std::string& subject, const std::string& head)
+{
+    throw Error(subject, "not a PyTorch checkpoint (neither a zip archive nor a legacy magic number)",
+                head.empty() ? "empty file" : head, "pass the .pth file that torch.save wrote");
 }
 
 std::string list_string_keys(const PickleObjects& objects, const PickleValue& dict)
@@ -101,12 +116,11 @@ std::string list_string_keys(const PickleObjects& objects, const PickleValue& di
     return keys;
 }
 
-StateDict extract_state_dict(const RawCheckpoint& raw, const std::filesystem::path& path)
+StateDict extract_state_dict(const RawCheckpoint& raw, const std::string& subject)
 {
-    const std::string subject = path.string();
     const PickleObjects& objects = raw.objects;
     StateDict result;
-    result.source = path;
+    result.source = subject;
     result.container = raw.container;
 
     const PickleValue& root = objects.at(raw.root);
@@ -186,14 +200,29 @@ StateDict read_checkpoint(const std::filesystem::path& path)
     std::string head;
     switch (read_signature(path, subject, head)) {
     case FileSignature::Zip:
-        return extract_state_dict(read_zip_checkpoint(path), path);
-    case FileSignature::Pickle:
-        return extract_state_dict(read_legacy_checkpoint(path, read_file(path, subject)), path);
+        return extract_state_dict(read_zip_checkpoint(path), subject);
+    case FileSignature::Pickle: {
+        const std::vector<uint8_t> file = read_file(path, subject);
+        return extract_state_dict(read_legacy_checkpoint(file.data(), file.size(), subject), subject);
+    }
     case FileSignature::Unknown:
         break;
     }
-    throw Error(subject, "not a PyTorch checkpoint (neither a zip archive nor a legacy magic number)",
-                head.empty() ? "empty file" : head, "pass the .pth file that torch.save wrote");
+    fail_unknown_signature(subject, head);
+}
+
+StateDict read_checkpoint_from_memory(const uint8_t* data, size_t size, const std::string& source_name)
+{
+    std::string head;
+    switch (classify_signature(data, size, head)) {
+    case FileSignature::Zip:
+        return extract_state_dict(read_zip_checkpoint(data, size, source_name), source_name);
+    case FileSignature::Pickle:
+        return extract_state_dict(read_legacy_checkpoint(data, size, source_name), source_name);
+    case FileSignature::Unknown:
+        break;
+    }
+    fail_unknown_signature(source_name, head);
 }
 
 } // namespace lutgen

@@ -38,4 +38,8 @@ struct StateDict {
 // accepted. Throws lutgen::Error on anything else.
 StateDict read_checkpoint(const std::filesystem::path& path);
 
+// Same for a checkpoint already in memory, such as a fuzzer input; source_name names it in
+// error messages and in StateDict::source.
+StateDict read_checkpoint_from_memory(const uint8_t* data, size_t size, const std::string& source_name);
+
 } // namespace lutgen

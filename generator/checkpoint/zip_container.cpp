@@ -39,15 +39,18 @@ private:
     zip_t* handle_;
 };
 
-zip_t* open_archive(const std::string& subject)
+zip_t* open_archive(zip_source_t* source, const std::string& subject)
 {
-    int error_code = 0;
-    zip_t* archive = zip_open(subject.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error_code);
-    if (archive != nullptr)
-        return archive;
-
     zip_error_t error;
-    zip_error_init_with_code(&error, error_code);
+    zip_error_init(&error);
+    zip_t* archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    if (archive != nullptr) {
+        zip_error_fini(&error);
+        return archive;
+    }
+
+    // On failure the source still belongs to the caller.
+    zip_source_free(source);
     std::string message = zip_error_strerror(&error);
     zip_error_fini(&error);
     throw Error(subject, "failed to open the zip archive", message, kDamagedHint);
@@ -145,17 +148,10 @@ void check_byte_order(zip_t* archive, const std::map<std::string, ZipEntry>& ent
                     "re-save it on a little-endian machine with torch.save(model.state_dict(), path)");
 }
 
-} // namespace
-
-RawCheckpoint read_zip_checkpoint(const std::filesystem::path& path)
+// Reads the archive that `source` opens; takes ownership of `source`.
+RawCheckpoint read_zip_source(zip_source_t* source, uint64_t file_size, const std::string& subject)
 {
-    const std::string subject = path.string();
-    std::error_code size_error;
-    uint64_t file_size = std::filesystem::file_size(path, size_error);
-    if (size_error)
-        throw Error(subject, "failed to read the checkpoint", size_error.message(), "check the path");
-
-    ZipArchive archive(open_archive(subject));
+    ZipArchive archive(open_archive(source, subject));
     std::string prefix;
     std::map<std::string, ZipEntry> entries = index_entries(archive.get(), file_size, prefix, subject);
     check_byte_order(archive.get(), entries, prefix, subject);
@@ -182,6 +178,42 @@ RawCheckpoint read_zip_checkpoint(const std::filesystem::path& path)
             raw.storage_bytes.emplace(key, read_entry(archive.get(), found->second, name, subject));
     }
     return raw;
+}
+
+} // namespace
+
+RawCheckpoint read_zip_checkpoint(const std::filesystem::path& path)
+{
+    const std::string subject = path.string();
+    std::error_code size_error;
+    uint64_t file_size = std::filesystem::file_size(path, size_error);
+    if (size_error)
+        throw Error(subject, "failed to read the checkpoint", size_error.message(), "check the path");
+
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_file_create(subject.c_str(), 0, -1, &error);
+    if (source == nullptr) {
+        std::string message = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        throw Error(subject, "failed to open the checkpoint", message, "check the path and its permissions");
+    }
+    zip_error_fini(&error);
+    return read_zip_source(source, file_size, subject);
+}
+
+RawCheckpoint read_zip_checkpoint(const uint8_t* data, size_t size, const std::string& subject)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_buffer_create(data, size, 0, &error);
+    if (source == nullptr) {
+        std::string message = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        throw Error(subject, "failed to open the zip archive", message, kDamagedHint);
+    }
+    zip_error_fini(&error);
+    return read_zip_source(source, size, subject);
 }
 
 } // namespace lutgen

@@ -57,7 +57,11 @@ CodeDataset read_code_dump(const std::filesystem::path& path, int feature_count,
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(source, "cannot open the input dump", source, "check the path");
+    return read_code_dump(in, source, feature_count, bits);
+}
 
+CodeDataset read_code_dump(std::istream& in, const std::string& source, int feature_count, int bits)
+{
     CodeDataset dataset;
     dataset.feature_count = feature_count;
     dataset.bits = bits;
@@ -109,7 +113,11 @@ std::vector<int> read_labels(const std::filesystem::path& path, size_t expected_
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(source, "cannot open the label file", source, "check the path");
+    return read_labels(in, source, expected_count, class_count);
+}
 
+std::vector<int> read_labels(std::istream& in, const std::string& source, size_t expected_count, int class_count)
+{
     std::vector<int> labels;
     std::string line;
     size_t line_number = 0;

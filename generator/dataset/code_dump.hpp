@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,13 @@ struct CodeDataset {
 // most significant bit first. Blank trailing lines and '\r' are accepted; anything else is an error
 // naming the file, line and character.
 CodeDataset read_code_dump(const std::filesystem::path& path, int feature_count, int bits);
+// Same for text already open; source names it in error messages.
+CodeDataset read_code_dump(std::istream& in, const std::string& source, int feature_count, int bits);
 
 // Reads one integer class label per line. Throws lutgen::Error if the count differs from
 // `expected_count` or a label is outside [0, class_count).
 std::vector<int> read_labels(const std::filesystem::path& path, size_t expected_count, int class_count);
+std::vector<int> read_labels(std::istream& in, const std::string& source, size_t expected_count, int class_count);
 
 // Writes `count` patterns of `bits` bits as a bus string in the dump layout (element 0 rightmost).
 void append_bus_string(std::string& out, const uint16_t* patterns, int count, int bits);

@@ -164,6 +164,12 @@ std::vector<int> connected_inputs(const TensorReader& reader, const Tensor& mask
 
 } // namespace
 
+Quantizer import_brevitas_quantizer(const StateDict& state_dict, const std::string& prefix, const std::string& role,
+                                    QuantizerKind kind, int bits, const QuantizerOverride& override_, int channels)
+{
+    return read_quantizer(TensorReader(state_dict), prefix, role, {kind, bits, true}, override_, channels);
+}
+
 Model import_logicnets(const StateDict& state_dict, const Architecture& arch, InputOrder order)
 {
     const TensorReader reader(state_dict);

@@ -13,4 +13,10 @@ namespace lutgen {
 // `order` (LogicNets with PyTorch 1.13 gives ascending order).
 Model import_logicnets(const StateDict& state_dict, const Architecture& arch, InputOrder order);
 
+// Reads one QuantBrevitasActivation (learned scale, BatchNorm pre-transform) under `prefix`, e.g.
+// "module_list.0.output_quant.". PolyLUT and NeuraLUT keep LogicNets' quantizers, so their
+// importers share this. `kind` and `bits` are the defaults the override may change.
+Quantizer import_brevitas_quantizer(const StateDict& state_dict, const std::string& prefix, const std::string& role,
+                                    QuantizerKind kind, int bits, const QuantizerOverride& override_, int channels);
+
 } // namespace lutgen

@@ -19,6 +19,11 @@ namespace {
 // Codes, keys and bit patterns are held in 32-bit words; 16 bits per code is far beyond any
 // LUT network and keeps every shift well defined.
 constexpr int kMaxCodeBits = 16;
+// Bounds for the other neuron kinds, far above PolyLUT's and NeuraLUT's published models; they
+// keep a corrupt file from asking for huge allocations.
+constexpr int kMaxDegree = 16;
+constexpr size_t kMaxMonomials = 1 << 16;
+constexpr int kMaxWidth = 4096;
 
 ordered_json float_array(const std::vector<float>& values)
 {
@@ -56,26 +61,66 @@ ordered_json quantizer_to_json(const Quantizer& quantizer)
     return object;
 }
 
+ordered_json dense_to_json(const std::vector<float>& weight, const std::vector<float>& bias)
+{
+    return {{"weight", float_array(weight)}, {"bias", float_array(bias)}};
+}
+
+ordered_json subnetwork_to_json(const SubNetworkNeuron& neuron)
+{
+    return {
+        {"inputs", neuron.inputs},
+        {"fc1", dense_to_json(neuron.fc1_weight, neuron.fc1_bias)},
+        {"res0", dense_to_json(neuron.res0_weight, neuron.res0_bias)},
+        {"fc2", dense_to_json(neuron.fc2_weight, neuron.fc2_bias)},
+        {"fc3", dense_to_json(neuron.fc3_weight, neuron.fc3_bias)},
+        {"fc4", dense_to_json(neuron.fc4_weight, {neuron.fc4_bias})},
+        {"res1", dense_to_json(neuron.res1_weight, {neuron.res1_bias})},
+    };
+}
+
 ordered_json layer_to_json(const Layer& layer)
 {
     ordered_json neurons = ordered_json::array();
-    if (layer.kind == NeuronKind::Linear) {
+    switch (layer.kind) {
+    case NeuronKind::Linear:
         for (const LinearNeuron& neuron : layer.linear_neurons)
             neurons.push_back({{"inputs", neuron.inputs},
                                {"weights", float_array(neuron.weights)},
                                {"bias", static_cast<double>(neuron.bias)}});
-    } else {
+        break;
+    case NeuronKind::Polynomial:
+        for (const PolynomialNeuron& neuron : layer.polynomial_neurons)
+            neurons.push_back({{"inputs", neuron.inputs},
+                               {"weights", float_array(neuron.weights)},
+                               {"bias", static_cast<double>(neuron.bias)}});
+        break;
+    case NeuronKind::SubNetwork:
+        for (const SubNetworkNeuron& neuron : layer.subnetwork_neurons)
+            neurons.push_back(subnetwork_to_json(neuron));
+        break;
+    case NeuronKind::Table:
         for (const TableNeuron& neuron : layer.table_neurons)
             neurons.push_back({{"inputs", neuron.inputs}, {"codes", neuron.codes}});
+        break;
     }
 
-    return {
+    ordered_json object = {
         {"kind", neuron_kind_name(layer.kind)},
         {"input_count", layer.input_count},
         {"neuron_count", layer.neuron_count()},
         {"output_quantizer", quantizer_to_json(layer.output_quantizer)},
-        {"neurons", neurons},
     };
+    if (layer.kind != NeuronKind::Table)
+        object["input_precision"] = input_precision_name(layer.input_precision);
+    if (layer.kind == NeuronKind::Polynomial) {
+        object["degree"] = layer.degree;
+        object["monomials"] = layer.monomials;
+    }
+    if (layer.kind == NeuronKind::SubNetwork)
+        object["width"] = layer.width;
+    object["neurons"] = neurons;
+    return object;
 }
 
 // Reading: every accessor names where in the file it is, so errors point at the value.
@@ -139,6 +184,16 @@ public:
         if (!value.is_string())
             fail(where, fmt::format("'{}' is not a string", key), value.dump());
         return value.get<std::string>();
+    }
+
+    // A SparseLinear block of a sub-network neuron: {"weight": [rows * columns], "bias": [rows]}.
+    void dense(const json& neuron, const char* key, const std::string& where, size_t rows, size_t columns,
+               std::vector<float>& weight, std::vector<float>& bias) const
+    {
+        const std::string block_where = fmt::format("{} {}", where, key);
+        const json& block = member(neuron, key, where);
+        weight = real_array(member(block, "weight", block_where), block_where + " weight", rows * columns);
+        bias = real_array(member(block, "bias", block_where), block_where + " bias", rows);
     }
 
     Quantizer quantizer(const json& object, const std::string& where) const
@@ -276,14 +331,49 @@ Model model_from_json(const std::string& text, const std::string& source_name)
         const std::string kind = reader.text(object, "kind", where);
         if (kind == "linear")
             layer.kind = NeuronKind::Linear;
+        else if (kind == "polynomial")
+            layer.kind = NeuronKind::Polynomial;
+        else if (kind == "subnetwork")
+            layer.kind = NeuronKind::SubNetwork;
         else if (kind == "table")
             layer.kind = NeuronKind::Table;
         else
-            reader.fail(where, "unknown neuron kind", kind, "use linear or table");
+            reader.fail(where, "unknown neuron kind", kind, "use linear, polynomial, subnetwork or table");
 
         layer.input_count = reader.integer(object, "input_count", where, 1, 1 << 20);
         layer.output_quantizer = reader.quantizer(reader.member(object, "output_quantizer", where),
                                                   where + " output_quantizer");
+
+        // Version 1 files written before the other kinds existed have no input_precision.
+        if (layer.kind != NeuronKind::Table && object.contains("input_precision")) {
+            const std::string precision = reader.text(object, "input_precision", where);
+            if (precision == "float16")
+                layer.input_precision = InputPrecision::Float16;
+            else if (precision != "float32")
+                reader.fail(where, "unknown input_precision", precision, "use float32 or float16");
+        }
+        if (layer.kind == NeuronKind::Polynomial) {
+            layer.degree = reader.integer(object, "degree", where, 1, kMaxDegree);
+            const json& monomials = reader.member(object, "monomials", where);
+            if (!monomials.is_array() || monomials.empty() || monomials.size() > kMaxMonomials)
+                reader.fail(where, fmt::format("'monomials' must be an array of 1 to {} monomials", kMaxMonomials),
+                            monomials.dump().substr(0, 40));
+            for (const json& term : monomials) {
+                if (!term.is_array() || term.empty() || term.size() > static_cast<size_t>(layer.degree))
+                    reader.fail(where, fmt::format("a monomial must list 1 to degree ({}) input positions",
+                                                   layer.degree),
+                                term.dump());
+                std::vector<int> positions;
+                for (const json& position : term) {
+                    if (!position.is_number_integer())
+                        reader.fail(where, "monomial position is not an integer", position.dump());
+                    positions.push_back(position.get<int>());
+                }
+                layer.monomials.push_back(std::move(positions));
+            }
+        }
+        if (layer.kind == NeuronKind::SubNetwork)
+            layer.width = reader.integer(object, "width", where, 1, kMaxWidth);
 
         const json& neurons = reader.member(object, "neurons", where);
         if (!neurons.is_array() || neurons.empty())
@@ -308,6 +398,28 @@ Model model_from_json(const std::string& text, const std::string& source_name)
                                                    neuron_where + " weights", neuron.inputs.size());
                 neuron.bias = reader.real(reader.member(neuron_object, "bias", neuron_where), neuron_where + " bias");
                 layer.linear_neurons.push_back(std::move(neuron));
+            } else if (layer.kind == NeuronKind::Polynomial) {
+                PolynomialNeuron neuron;
+                neuron.inputs = std::move(input_indices);
+                neuron.weights = reader.real_array(reader.member(neuron_object, "weights", neuron_where),
+                                                   neuron_where + " weights", layer.monomials.size());
+                neuron.bias = reader.real(reader.member(neuron_object, "bias", neuron_where), neuron_where + " bias");
+                layer.polynomial_neurons.push_back(std::move(neuron));
+            } else if (layer.kind == NeuronKind::SubNetwork) {
+                SubNetworkNeuron neuron;
+                neuron.inputs = std::move(input_indices);
+                const size_t fan_in = neuron.inputs.size();
+                const size_t width = static_cast<size_t>(layer.width);
+                std::vector<float> bias;
+                reader.dense(neuron_object, "fc1", neuron_where, width, fan_in, neuron.fc1_weight, neuron.fc1_bias);
+                reader.dense(neuron_object, "res0", neuron_where, width, fan_in, neuron.res0_weight, neuron.res0_bias);
+                reader.dense(neuron_object, "fc2", neuron_where, width, width, neuron.fc2_weight, neuron.fc2_bias);
+                reader.dense(neuron_object, "fc3", neuron_where, width, width, neuron.fc3_weight, neuron.fc3_bias);
+                reader.dense(neuron_object, "fc4", neuron_where, 1, width, neuron.fc4_weight, bias);
+                neuron.fc4_bias = bias[0];
+                reader.dense(neuron_object, "res1", neuron_where, 1, width, neuron.res1_weight, bias);
+                neuron.res1_bias = bias[0];
+                layer.subnetwork_neurons.push_back(std::move(neuron));
             } else {
                 TableNeuron neuron;
                 neuron.inputs = std::move(input_indices);
@@ -376,6 +488,30 @@ void validate_model(const Model& model, const std::string& source_name)
                 if (index < 0 || index >= layer.input_count)
                     fail(neuron_where, fmt::format("input index out of range [0, {})", layer.input_count),
                          std::to_string(index), "check the connectivity");
+            if (layer.kind == NeuronKind::Polynomial) {
+                for (const std::vector<int>& term : layer.monomials)
+                    for (int position : term)
+                        if (position < 0 || position >= static_cast<int>(inputs.size()))
+                            fail(neuron_where,
+                                 fmt::format("monomial position outside the neuron's {} inputs", inputs.size()),
+                                 std::to_string(position), "positions count the neuron's inputs from 0");
+                if (layer.polynomial_neurons[n].weights.size() != layer.monomials.size())
+                    fail(neuron_where, fmt::format("expected one weight per monomial ({})", layer.monomials.size()),
+                         std::to_string(layer.polynomial_neurons[n].weights.size()), "check the importer");
+            }
+            if (layer.kind == NeuronKind::SubNetwork) {
+                const SubNetworkNeuron& neuron = layer.subnetwork_neurons[n];
+                const size_t width = static_cast<size_t>(layer.width);
+                const size_t fan_in = inputs.size();
+                if (layer.width < 1 || neuron.fc1_weight.size() != width * fan_in ||
+                    neuron.res0_weight.size() != width * fan_in || neuron.fc2_weight.size() != width * width ||
+                    neuron.fc3_weight.size() != width * width || neuron.fc4_weight.size() != width ||
+                    neuron.res1_weight.size() != width || neuron.fc1_bias.size() != width ||
+                    neuron.res0_bias.size() != width || neuron.fc2_bias.size() != width ||
+                    neuron.fc3_bias.size() != width)
+                    fail(neuron_where, "sub-network weight sizes do not match the width and the fan-in",
+                         fmt::format("width {}, fan-in {}", layer.width, fan_in), "check the importer");
+            }
             if (layer.kind == NeuronKind::Table) {
                 const int64_t key_bits = static_cast<int64_t>(inputs.size()) * input_bits;
                 if (key_bits > 30)

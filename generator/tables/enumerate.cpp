@@ -2,10 +2,12 @@
 
 #include "base/error.hpp"
 #include "base/parallel.hpp"
+#include "tables/torch_arithmetic.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace lutgen {
@@ -20,8 +22,19 @@ int neuron_key_bits(const Model& model, size_t layer, int neuron)
 
 // LogicNets' neuron: z = W x + b over the connected inputs, then BatchNorm, then the quantizer,
 // all in float32. The products of each input with each of its codes are computed once.
+// The float32 value of every input bit pattern, as the layer's table sees it.
+std::vector<float> input_values(const Quantizer& input, InputPrecision precision)
+{
+    std::vector<float> values(size_t{1} << input.format.bits);
+    for (uint32_t pattern = 0; pattern < values.size(); ++pattern) {
+        const float value = input.dequantize(input.format.code(pattern));
+        values[pattern] = precision == InputPrecision::Float16 ? round_to_float16(value) : value;
+    }
+    return values;
+}
+
 void enumerate_linear(const LinearNeuron& neuron, int neuron_index, const Quantizer& input,
-                      const Quantizer& output, NeuronTable& table)
+                      const std::vector<float>& values, const Quantizer& output, NeuronTable& table)
 {
     const int fan_in = static_cast<int>(neuron.inputs.size());
     const int bits = input.format.bits;
@@ -38,7 +51,7 @@ void enumerate_linear(const LinearNeuron& neuron, int neuron_index, const Quanti
     std::vector<std::vector<float>> products(fan_in, std::vector<float>(size_t{1} << bits));
     for (int k = 0; k < fan_in; ++k)
         for (uint32_t pattern = 0; pattern <= field_mask; ++pattern)
-            products[k][pattern] = neuron.weights[k] * input.dequantize(input.format.code(pattern));
+            products[k][pattern] = neuron.weights[k] * values[pattern];
 
     const size_t entry_count = size_t{1} << (fan_in * bits);
     table.entries.resize(entry_count);
@@ -52,6 +65,100 @@ void enumerate_linear(const LinearNeuron& neuron, int neuron_index, const Quanti
 
         const float u = output.batchnorm ? output.batchnorm->apply(static_cast<size_t>(neuron_index), z) : z;
         table.entries[key] = static_cast<uint16_t>(output.format.pattern(output.quantize(u)));
+    }
+}
+
+// Splits a key into the neuron's input bit patterns, inputs[0] from the most significant field.
+void split_key(size_t key, int fan_in, int bits, std::vector<uint32_t>& patterns)
+{
+    const uint32_t field_mask = (1u << bits) - 1;
+    for (int k = 0; k < fan_in; ++k)
+        patterns[k] = static_cast<uint32_t>(key >> (bits * (fan_in - 1 - k))) & field_mask;
+}
+
+uint16_t output_pattern(const Quantizer& output, int neuron_index, float z)
+{
+    const float u = output.batchnorm ? output.batchnorm->apply(static_cast<size_t>(neuron_index), z) : z;
+    return static_cast<uint16_t>(output.format.pattern(output.quantize(u)));
+}
+
+// PolyLUT's neuron, in its operation order: m_t = prod_k a_k ** e_tk with std::pow (torch.pow's
+// scalar loop) multiplied in input order, then torch.sum(weights * m) + bias.
+void enumerate_polynomial(const PolynomialNeuron& neuron, int neuron_index, const Layer& layer, int bits,
+                          const std::vector<float>& values, NeuronTable& table)
+{
+    const int fan_in = static_cast<int>(neuron.inputs.size());
+    const size_t terms = layer.monomials.size();
+
+    // exponents[t][k]: how often input k occurs in monomial t.
+    std::vector<std::vector<int>> exponents(terms, std::vector<int>(fan_in, 0));
+    int max_exponent = 0;
+    for (size_t t = 0; t < terms; ++t)
+        for (int k : layer.monomials[t])
+            max_exponent = std::max(max_exponent, ++exponents[t][k]);
+
+    // powers[e][pattern] = value ** e, computed once per input value.
+    std::vector<std::vector<float>> powers(max_exponent + 1, std::vector<float>(values.size()));
+    for (int e = 0; e <= max_exponent; ++e)
+        for (size_t pattern = 0; pattern < values.size(); ++pattern)
+            powers[e][pattern] = std::pow(values[pattern], static_cast<float>(e));
+
+    std::vector<uint32_t> patterns(fan_in);
+    std::vector<float> products(terms);
+    const size_t entry_count = size_t{1} << (fan_in * bits);
+    table.entries.resize(entry_count);
+    for (size_t key = 0; key < entry_count; ++key) {
+        split_key(key, fan_in, bits, patterns);
+        for (size_t t = 0; t < terms; ++t) {
+            float monomial = 1.0f;
+            for (int k = 0; k < fan_in; ++k)
+                monomial *= powers[exponents[t][k]][patterns[k]];
+            products[t] = neuron.weights[t] * monomial;
+        }
+        const float z = torch_row_sum(products.data(), terms) + neuron.bias;
+        table.entries[key] = output_pattern(layer.output_quantizer, neuron_index, z);
+    }
+}
+
+// One SparseLinear row: torch.sum(x * weight_row) + bias.
+float dense_row(const float* weights, const float* x, size_t count, float bias, std::vector<float>& scratch)
+{
+    scratch.resize(count);
+    for (size_t i = 0; i < count; ++i)
+        scratch[i] = x[i] * weights[i];
+    return torch_row_sum(scratch.data(), count) + bias;
+}
+
+// NeuraLUT's neuron, in the operation order of its forward_to_fill_luts.
+void enumerate_subnetwork(const SubNetworkNeuron& neuron, int neuron_index, const Layer& layer, int bits,
+                          const std::vector<float>& values, NeuronTable& table)
+{
+    const size_t fan_in = neuron.inputs.size();
+    const size_t width = static_cast<size_t>(layer.width);
+    std::vector<uint32_t> patterns(fan_in);
+    std::vector<float> a(fan_in), h1(width), h2(width), h3(width), scratch;
+    auto relu = [](float x) { return std::max(x, 0.0f); };
+
+    const size_t entry_count = size_t{1} << (fan_in * bits);
+    table.entries.resize(entry_count);
+    for (size_t key = 0; key < entry_count; ++key) {
+        split_key(key, static_cast<int>(fan_in), bits, patterns);
+        for (size_t k = 0; k < fan_in; ++k)
+            a[k] = values[patterns[k]];
+
+        for (size_t j = 0; j < width; ++j)
+            h1[j] = relu(dense_row(&neuron.fc1_weight[j * fan_in], a.data(), fan_in, neuron.fc1_bias[j], scratch));
+        for (size_t j = 0; j < width; ++j) {
+            const float skip =
+                dense_row(&neuron.res0_weight[j * fan_in], a.data(), fan_in, neuron.res0_bias[j], scratch);
+            h2[j] = relu(dense_row(&neuron.fc2_weight[j * width], h1.data(), width, neuron.fc2_bias[j], scratch) +
+                         skip);
+        }
+        for (size_t j = 0; j < width; ++j)
+            h3[j] = relu(dense_row(&neuron.fc3_weight[j * width], h2.data(), width, neuron.fc3_bias[j], scratch));
+        const float skip = dense_row(neuron.res1_weight.data(), h2.data(), width, neuron.res1_bias, scratch);
+        const float z = dense_row(neuron.fc4_weight.data(), h3.data(), width, neuron.fc4_bias, scratch) + skip;
+        table.entries[key] = output_pattern(layer.output_quantizer, neuron_index, z);
     }
 }
 
@@ -117,6 +224,7 @@ TruthTables enumerate_tables(const Model& model, int threads)
 
     // Lay out every table first, so threads only fill entries they own.
     std::vector<std::pair<size_t, int>> jobs;
+    std::vector<std::vector<float>> layer_values;
     for (size_t l = 0; l < model.layers.size(); ++l) {
         const Layer& layer = model.layers[l];
         LayerTables layer_tables;
@@ -124,6 +232,7 @@ TruthTables enumerate_tables(const Model& model, int threads)
         layer_tables.input_count = layer.input_count;
         layer_tables.input_format = model.layer_input_quantizer(l).format;
         layer_tables.output_format = layer.output_quantizer.format;
+        layer_values.push_back(input_values(model.layer_input_quantizer(l), layer.input_precision));
         for (int n = 0; n < layer.neuron_count(); ++n) {
             NeuronTable neuron;
             neuron.layer = static_cast<int>(l);
@@ -139,11 +248,22 @@ TruthTables enumerate_tables(const Model& model, int threads)
         const auto [l, n] = jobs[job];
         const Layer& layer = model.layers[l];
         NeuronTable& table = tables.layers[l].neurons[n];
-        if (layer.kind == NeuronKind::Linear)
-            enumerate_linear(layer.linear_neurons[n], n, model.layer_input_quantizer(l), layer.output_quantizer,
-                             table);
-        else
+        const Quantizer& input = model.layer_input_quantizer(l);
+        const std::vector<float>& values = layer_values[l];
+        switch (layer.kind) {
+        case NeuronKind::Linear:
+            enumerate_linear(layer.linear_neurons[n], n, input, values, layer.output_quantizer, table);
+            break;
+        case NeuronKind::Polynomial:
+            enumerate_polynomial(layer.polynomial_neurons[n], n, layer, input.format.bits, values, table);
+            break;
+        case NeuronKind::SubNetwork:
+            enumerate_subnetwork(layer.subnetwork_neurons[n], n, layer, input.format.bits, values, table);
+            break;
+        case NeuronKind::Table:
             fill_table(layer.table_neurons[n], layer.output_quantizer.format, table);
+            break;
+        }
     });
     return tables;
 }
