@@ -3,7 +3,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$repo/scripts/setup.sh"
+# The fuzz targets are built with clang beside the main build, and each is fuzzed for 10 s.
+"$repo/scripts/setup.sh" -DLUTGEN_FUZZ_TESTS=ON
 
 cd "$repo/build"
 ctest --output-on-failure -j "$(nproc)" "$@"

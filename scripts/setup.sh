@@ -11,6 +11,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   verilator yosys tcl
   python3 python3-numpy
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -97,8 +98,8 @@ QuantizerOverride parse_override(const json& object, const std::string& source, 
             throw Error(source, where + ".scale: expected a number or text", scale.dump(),
                         "use a number, \"constant <number>\" or \"learned\"");
         }
-        if (result.constant_scale && !(*result.constant_scale > 0.0f))
-            throw Error(source, where + ".scale: a constant scale must be positive",
+        if (result.constant_scale && !(*result.constant_scale > 0.0f && std::isfinite(*result.constant_scale)))
+            throw Error(source, where + ".scale: a constant scale must be positive and finite",
                         fmt::format("{}", *result.constant_scale), "fix the architecture file");
     }
 
@@ -138,7 +139,8 @@ Architecture architecture_from_json(const std::string& text, const std::string& 
     json document;
     try {
         document = json::parse(text);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
+        // parse_error for bad syntax, out_of_range for a number too large for a double.
         throw Error(source, "invalid JSON", error.what(), "fix the architecture file");
     }
     if (!document.is_object())

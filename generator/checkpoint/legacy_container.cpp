@@ -25,7 +25,8 @@ void check_header(const PickleObjects& objects, PickleValueId magic, PickleValue
     const PickleValue& magic_value = objects.at(magic);
     if (magic_value.kind != PickleKind::BigInt || magic_value.text.size() != sizeof kLegacyMagic ||
         std::memcmp(magic_value.text.data(), kLegacyMagic, sizeof kLegacyMagic) != 0)
-        throw Error(subject, "not a PyTorch checkpoint (neither a zip archive nor a legacy magic number)", "",
+        throw Error(subject, "not a PyTorch checkpoint (neither a zip archive nor a legacy magic number)",
+                    "no legacy magic number",
                     "pass the .pth file that torch.save wrote");
 
     const PickleValue& protocol_value = objects.at(protocol);
@@ -36,7 +37,7 @@ void check_header(const PickleObjects& objects, PickleValueId magic, PickleValue
 
     const PickleValue& info = objects.at(sys_info);
     if (info.kind != PickleKind::Dict)
-        throw Error(subject, "legacy checkpoint system info is not a dict", "", kDamagedHint);
+        throw Error(subject, "legacy checkpoint system info is not a dict", "not a dict", kDamagedHint);
     const PickleValue* little_endian = find_string_key(objects, info, "little_endian");
     if (little_endian != nullptr && little_endian->kind == PickleKind::Bool && little_endian->integer == 0)
         throw Error(subject, "unsupported storage byte order", "big",
@@ -60,14 +61,14 @@ RawCheckpoint read_legacy_checkpoint(const uint8_t* data, size_t size, const std
     PickleValueId keys_id = read_pickle(data, size, offset, raw.objects, subject, "");
     const PickleValue& keys = raw.objects.at(keys_id);
     if (keys.kind != PickleKind::List)
-        throw Error(subject, "legacy checkpoint storage key list is not a list", "", kDamagedHint);
+        throw Error(subject, "legacy checkpoint storage key list is not a list", "not a list", kDamagedHint);
 
     // The storages follow in key list order, each as an element count and the raw elements.
     std::map<std::string, StorageRef> roots = root_storages(raw.objects, subject);
     for (PickleValueId key_id : keys.items) {
         const PickleValue& key = raw.objects.at(key_id);
         if (key.kind != PickleKind::String)
-            throw Error(subject, "legacy checkpoint storage key is not a string", "", kDamagedHint);
+            throw Error(subject, "legacy checkpoint storage key is not a string", "not a string", kDamagedHint);
         auto root = roots.find(key.text);
         if (root == roots.end())
             throw Error(subject, "legacy checkpoint lists a storage that the pickle never refers to", key.text,
@@ -80,24 +81,24 @@ RawCheckpoint read_legacy_checkpoint(const uint8_t* data, size_t size, const std
                         fmt::format("truncated checkpoint: expected 8 bytes of the element count of storage "
                                     "'{}' at offset {}",
                                     key.text, offset),
-                        "", kDamagedHint);
+                        fmt::format("{} bytes left", size - offset), kDamagedHint);
         uint64_t count = 0;
         for (size_t i = 0; i < 8; ++i)
             count |= uint64_t(data[offset + i]) << (8 * i);
         offset += 8;
         if (count != uint64_t(root->second.root_element_count))
             throw Error(subject,
-                        fmt::format("storage '{}' holds {} elements but the pickle declares {}", key.text, count,
-                                    root->second.root_element_count),
-                        "", kDamagedHint);
+                        fmt::format("storage '{}' holds a different element count than the pickle declares ({})",
+                                    key.text, root->second.root_element_count),
+                        std::to_string(count), kDamagedHint);
 
         const size_t element_size = dtype_size(root->second.dtype);
         if (count > (size - offset) / element_size)
             throw Error(subject,
                         fmt::format("truncated checkpoint: storage '{}' needs {} elements of {} bytes at "
-                                    "offset {}, but the file ends {} bytes later",
-                                    key.text, count, element_size, offset, size - offset),
-                        "", kDamagedHint);
+                                    "offset {}, but the file ends sooner",
+                                    key.text, count, element_size, offset),
+                        fmt::format("{} bytes left", size - offset), kDamagedHint);
         const size_t byte_count = size_t(count) * element_size;
         raw.storage_bytes.emplace(key.text, std::vector<uint8_t>(data + offset, data + offset + byte_count));
         offset += byte_count;

@@ -189,7 +189,8 @@ void Unpickler::fail(const std::string& what_failed, const std::string& value, c
 
 void Unpickler::fail_truncated(size_t count) const
 {
-    throw Error(subject_, fmt::format("truncated pickle: expected {} bytes {}", count, where(pos_)), "",
+    throw Error(subject_, fmt::format("truncated pickle: expected {} bytes {}", count, where(pos_)),
+                fmt::format("{} bytes left", size_ - pos_),
                 kDamagedHint);
 }
 
@@ -243,7 +244,7 @@ std::string Unpickler::read_line()
 PickleValueId Unpickler::add(PickleValue value)
 {
     if (objects_.values.size() >= kMaxValues)
-        fail(fmt::format("pickle builds more than {} values", kMaxValues), "", kResaveHint);
+        fail("pickle builds too many values", fmt::format("more than {}", kMaxValues), kResaveHint);
     objects_.values.push_back(std::move(value));
     return PickleValueId(objects_.values.size() - 1);
 }
@@ -282,7 +283,7 @@ PickleValueId Unpickler::add_sequence(PickleKind kind, std::vector<PickleValueId
 void Unpickler::push(PickleValueId id)
 {
     if (stack_.size() >= kMaxStackDepth)
-        fail(fmt::format("pickle stack deeper than {} entries", kMaxStackDepth), "", kResaveHint);
+        fail("pickle stack too deep", fmt::format("more than {} entries", kMaxStackDepth), kResaveHint);
     stack_.push_back(id);
 }
 
@@ -305,7 +306,7 @@ PickleValueId Unpickler::top() const
 void Unpickler::push_mark()
 {
     if (marks_.size() >= kMaxMarkDepth)
-        fail(fmt::format("pickle nests more than {} marks", kMaxMarkDepth), "", kResaveHint);
+        fail("pickle nests too many marks", fmt::format("more than {}", kMaxMarkDepth), kResaveHint);
     marks_.push_back(stack_.size());
 }
 
@@ -392,7 +393,7 @@ void Unpickler::set_items(const std::vector<PickleValueId>& items)
 void Unpickler::memo_put(uint64_t index)
 {
     if (memo_.size() >= kMaxMemoEntries && memo_.count(index) == 0)
-        fail(fmt::format("pickle memo holds more than {} entries", kMaxMemoEntries), "", kResaveHint);
+        fail("pickle memo too large", fmt::format("more than {} entries", kMaxMemoEntries), kResaveHint);
     memo_[index] = top();
 }
 

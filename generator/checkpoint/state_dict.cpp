@@ -58,7 +58,7 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, const std::str
     std::ifstream stream(path, std::ios::binary);
     std::vector<uint8_t> bytes(static_cast<size_t>(size));
     if (!stream || !stream.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size())))
-        throw Error(subject, "failed to read the checkpoint", "", "check the path and its permissions");
+        throw Error(subject, "failed to read the checkpoint", std::strerror(errno), "check the path and its permissions");
     return bytes;
 }
 
@@ -126,16 +126,14 @@ StateDict extract_state_dict(const RawCheckpoint& raw, const std::string& subjec
     const PickleValue& root = objects.at(raw.root);
     if (root.kind != PickleKind::Dict)
         throw Error(subject,
-                    fmt::format("no tensors found: expected a state dict or a dict with a 'model_dict' entry, "
-                                "but the checkpoint holds a {}",
-                                kind_name(root.kind)),
-                    "", kResaveHint);
+                    "no tensors found: expected a state dict or a dict with a 'model_dict' entry, but the "
+                    "checkpoint holds another type",
+                    kind_name(root.kind), kResaveHint);
 
     const PickleValue* state = &root;
     if (const PickleValue* model_dict = find_string_key(objects, root, "model_dict")) {
         if (model_dict->kind != PickleKind::Dict)
-            throw Error(subject, fmt::format("'model_dict' entry is a {} instead of a dict", kind_name(model_dict->kind)),
-                        "", kResaveHint);
+            throw Error(subject, "'model_dict' entry is not a dict", kind_name(model_dict->kind), kResaveHint);
         state = model_dict;
         result.wrapped_in_model_dict = true;
     }

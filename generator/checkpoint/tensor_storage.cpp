@@ -135,7 +135,7 @@ std::map<std::string, StorageRef> root_storages(const PickleObjects& objects, co
                                     "({} x {}, {} x {})",
                                     storage.key, found->second.root_element_count, dtype_name(found->second.dtype),
                                     root.root_element_count, dtype_name(root.dtype)),
-                        "", kDamagedHint);
+                        storage.key, kDamagedHint);
     }
     return roots;
 }
@@ -169,8 +169,8 @@ Tensor decode_tensor(const TensorRef& view, const StorageRef& storage, const std
         return tensor;
 
     if (bytes == nullptr)
-        throw Error(subject, fmt::format("storage '{}' of tensor '{}' is missing from the checkpoint", storage.key, name),
-                    "", kDamagedHint);
+        throw Error(subject, fmt::format("storage of tensor '{}' is missing from the checkpoint", name),
+                    storage.key, kDamagedHint);
 
     // The view may read elements [view_offset, view_offset + element_count) of the root storage,
     // and no further than the bytes that the file holds for it.
@@ -186,10 +186,9 @@ Tensor decode_tensor(const TensorRef& view, const StorageRef& storage, const std
                           __builtin_mul_overflow(needed_elements, int64_t(element_size), &needed_bytes);
     if (needs_too_much || uint64_t(needed_bytes) > held_bytes)
         throw Error(subject,
-                    fmt::format("tensor '{}' needs {} bytes but its storage '{}' holds {}", name,
-                                needs_too_much ? std::string("more than 2^63") : std::to_string(needed_bytes),
-                                storage.key, held_bytes),
-                    "", kDamagedHint);
+                    fmt::format("tensor '{}' needs more bytes than its storage '{}' holds ({})", name, storage.key,
+                                held_bytes),
+                    needs_too_much ? std::string("more than 2^63") : std::to_string(needed_bytes), kDamagedHint);
 
     // Walk the view in row-major order. The offset stays within [storage_offset, last].
     const uint8_t* base = bytes->data() + size_t(storage.view_offset) * element_size;

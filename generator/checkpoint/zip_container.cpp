@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <zip.h>
 
+#include <array>
 #include <limits>
+#include <optional>
 #include <system_error>
 
 namespace lutgen {
@@ -24,7 +26,27 @@ constexpr zip_uint64_t kMaxSmallEntryBytes = 64;
 struct ZipEntry {
     zip_uint64_t index = 0;
     zip_uint64_t size = 0;
+    std::optional<uint32_t> crc; // CRC-32 from the central directory, when the archive gives one
 };
+
+// CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320), the checksum of zip entries.
+uint32_t crc32(const std::vector<uint8_t>& bytes)
+{
+    static const std::array<uint32_t, 256> table = [] {
+        std::array<uint32_t, 256> entries{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t value = i;
+            for (int bit = 0; bit < 8; ++bit)
+                value = (value & 1u) != 0 ? 0xEDB88320u ^ (value >> 1) : value >> 1;
+            entries[i] = value;
+        }
+        return entries;
+    }();
+    uint32_t crc = 0xFFFFFFFFu;
+    for (uint8_t byte : bytes)
+        crc = table[(crc ^ byte) & 0xFFu] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
 
 // Closes the archive on every path out of read_zip_checkpoint.
 class ZipArchive {
@@ -64,7 +86,7 @@ std::vector<uint8_t> read_entry(zip_t* archive, const ZipEntry& entry, const std
         throw Error(subject, fmt::format("failed to open zip entry '{}'", name), zip_strerror(archive),
                     kDamagedHint);
 
-    // Reading one byte past the declared size makes libzip reach the end and check the CRC.
+    // Reading one byte past the declared size detects an entry that holds more than it declares.
     std::vector<uint8_t> bytes(size_t(entry.size) + 1);
     zip_int64_t read = zip_fread(file, bytes.data(), bytes.size());
     std::string message = read < 0 ? zip_file_strerror(file) : "";
@@ -73,10 +95,16 @@ std::vector<uint8_t> read_entry(zip_t* archive, const ZipEntry& entry, const std
         throw Error(subject, fmt::format("failed to read zip entry '{}'", name), message, kDamagedHint);
     if (zip_uint64_t(read) != entry.size)
         throw Error(subject,
-                    fmt::format("zip entry '{}' holds {} bytes but its header declares {}", name, read,
+                    fmt::format("zip entry '{}' holds a different byte count than its header declares ({})", name,
                                 entry.size),
-                    "", kDamagedHint);
+                    std::to_string(read), kDamagedHint);
     bytes.pop_back();
+
+    // libzip 1.7 does not reject a stored entry whose bytes no longer match its CRC-32, so the
+    // checksum is compared here.
+    if (entry.crc && crc32(bytes) != *entry.crc)
+        throw Error(subject, fmt::format("zip entry '{}' fails its CRC-32 check (expected {:08x})", name, *entry.crc),
+                    fmt::format("{:08x}", crc32(bytes)), kDamagedHint);
     return bytes;
 }
 
@@ -86,7 +114,7 @@ std::map<std::string, ZipEntry> index_entries(zip_t* archive, uint64_t file_size
 {
     zip_int64_t count = zip_get_num_entries(archive, 0);
     if (count <= 0)
-        throw Error(subject, "zip archive has no entries", "", kDamagedHint);
+        throw Error(subject, "zip archive has no entries", "0 entries", kDamagedHint);
     if (count > kMaxEntries)
         throw Error(subject, fmt::format("zip archive has more than {} entries", kMaxEntries),
                     std::to_string(count), kResaveHint);
@@ -122,7 +150,10 @@ std::map<std::string, ZipEntry> index_entries(zip_t* archive, uint64_t file_size
                                     stat.size, file_size),
                         name, kDamagedHint);
 
-        if (!entries.emplace(name, ZipEntry{zip_uint64_t(i), stat.size}).second)
+        ZipEntry entry{zip_uint64_t(i), stat.size, std::nullopt};
+        if ((stat.valid & ZIP_STAT_CRC) != 0)
+            entry.crc = stat.crc;
+        if (!entries.emplace(name, entry).second)
             throw Error(subject, "zip archive contains a duplicate entry", name, kDamagedHint);
     }
     return entries;

@@ -4,6 +4,7 @@
 #include "base/sha256.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "quantize/input_encoder.hpp"
 #include "verilog/verilog_writer.hpp"
 
 #include <filesystem>
@@ -19,13 +20,15 @@ struct GenerateOptions {
     std::string dialect = "lutgen";
     std::string style = "memh";
     std::string registers = "before-layers";
+    std::string input_encoder; // fixed-point format; empty: the top module takes input codes
     bool force = false;
     TableOptions tables;
 };
 
 int run_generate(const GenerateOptions& options)
 {
-    const TruthTables tables = load_tables(options.model, options.tables);
+    Model model;
+    const TruthTables tables = load_tables(options.model, options.tables, &model);
 
     VerilogOptions verilog;
     verilog.dialect = options.dialect == "logicnets" ? RtlDialect::LogicNets : RtlDialect::Lutgen;
@@ -39,6 +42,11 @@ int run_generate(const GenerateOptions& options)
                                        options.registers,
                                        options.tables.input_order.empty() ? ""
                                                                           : " --input-order " + options.tables.input_order);
+    if (!options.input_encoder.empty()) {
+        verilog.input_encoder =
+            build_input_encoder(model, parse_fixed_point_format(options.input_encoder, "--input-encoder"));
+        verilog.options_text += " --input-encoder " + options.input_encoder;
+    }
 
     StageTimer timer("generate");
     AtomicDirectory output(options.output, options.force);
@@ -68,6 +76,10 @@ CommandRunner add_generate_command(CLI::App& app)
                    "Pipeline registers: before-layers (one stage before each layer), none, or all (also on the "
                    "output)")
         ->check(CLI::IsMember({"none", "before-layers", "all"}));
+    app.add_option("--input-encoder", options->input_encoder,
+                   "Add an input encoder so that the top module takes raw features as signed fixed-point numbers "
+                   "in this format: s<bits>.<fraction bits>, such as s16.8 for 16 bits with 8 fraction bits "
+                   "(lutgen dialect only)");
     app.add_flag("-f,--force", options->force, "Replace an existing output directory that lutgen wrote");
     add_table_options(app, options->tables);
     return [options] { return run_generate(*options); };

@@ -67,8 +67,16 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "error: out of memory; lower the table limits or use a machine with more memory\n");
         return kExitBadInput;
     } catch (const std::filesystem::filesystem_error& error) {
-        std::fprintf(stderr, "error: %s: %s; check the path and its permissions\n", error.path1().c_str(),
-                     error.code().message().c_str());
+        log_progress_done();
+        std::fprintf(stderr, "error: %s: %s: '%s'; check the path and its permissions\n", error.path1().c_str(),
+                     error.code().message().c_str(), error.path1().c_str());
+        return kExitBadInput;
+    } catch (const std::exception& error) {
+        // The library means to throw only lutgen::Error, so anything else is a bug; it still
+        // ends with a message and exit code 2 instead of std::terminate.
+        log_progress_done();
+        std::fprintf(stderr, "error: lutgen: unexpected failure: '%s'; please report this as a bug, with the input\n",
+                     error.what());
         return kExitBadInput;
     }
     return kExitBadInput;

@@ -61,7 +61,7 @@ int run_quantize(const QuantizeOptions& options)
     const QuantizedFeatures quantized = quantize_features(model, features);
     CodeDataset codes = quantized.codes;
 
-    // With a fixed-point format, the dump holds the codes the RTL input encoder produces.
+    // With a fixed-point format, the dump contains the codes the RTL input encoder produces.
     std::optional<FixedPointFeatures> fixed;
     if (!options.input_format.empty()) {
         const FixedPointFormat format = parse_fixed_point_format(options.input_format, "--input-format");

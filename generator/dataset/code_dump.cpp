@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 
 namespace lutgen {
@@ -80,7 +82,7 @@ CodeDataset read_code_dump(std::istream& in, const std::string& source, int feat
             continue;
         }
         if (blank_run_start != 0)
-            throw Error(fmt::format("{}:{}", source, blank_run_start), "blank line inside the input dump", "",
+            throw Error(fmt::format("{}:{}", source, blank_run_start), "blank line inside the input dump", fmt::format("line {}", blank_run_start),
                         "remove blank lines between samples");
 
         if (line.size() != width)
@@ -101,7 +103,7 @@ CodeDataset read_code_dump(std::istream& in, const std::string& source, int feat
         ++dataset.sample_count;
     }
     if (in.bad())
-        throw Error(source, "read error", "", "check the file");
+        throw Error(source, "read error", std::strerror(errno), "check the file");
     if (dataset.sample_count == 0)
         throw Error(source, "the input dump has no samples", "0 lines", "pass a non-empty *_input.txt");
     return dataset;

@@ -12,10 +12,10 @@ namespace lutgen {
 
 namespace {
 
-// Samples per work item. Each neuron's table is used for the whole batch before the next neuron's,
-// so the table stays in the L1 cache, and a batch of activations (the widest layer of JSC-L is 192
-// neurons, 192 x 512 x 2 bytes = 192 KiB) stays in the L2 cache.
-constexpr size_t kBatchSamples = 512;
+// Samples per work item. Each neuron's table serves the whole batch before the next neuron's, so a
+// table of up to 14-bit keys (32 KiB) stays in the L1 cache. The two activation buffers of a batch
+// (JSC-L's widest layer: 2 x 192 neurons x 1024 samples x 2 bytes = 768 KiB) fit a 1 MiB L2 cache.
+constexpr size_t kBatchSamples = 1024;
 
 // A neuron flattened for evaluation: where its inputs come from and the shift of each in the key.
 struct CompiledNeuron {
@@ -124,7 +124,7 @@ GoldenResult evaluate_network(const TruthTables& tables, const CodeDataset& inpu
                     "", "pass the input dump made for this model");
     if (inputs.patterns.size() != inputs.sample_count * static_cast<size_t>(inputs.feature_count))
         throw Error("golden model",
-                    fmt::format("the input dump holds {} codes but {} samples x {} features need {}",
+                    fmt::format("the input dump contains {} codes but {} samples x {} features need {}",
                                 inputs.patterns.size(), inputs.sample_count, inputs.feature_count,
                                 inputs.sample_count * static_cast<size_t>(inputs.feature_count)),
                     std::to_string(inputs.patterns.size()), "read the dump with read_code_dump");

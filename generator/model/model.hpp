@@ -1,5 +1,5 @@
 // The network model: plain data that importers produce and that table enumeration consumes.
-// Each layer holds neurons of one kind: LogicNets' linear neuron, PolyLUT's polynomial neuron,
+// Each layer contains neurons of one kind: LogicNets' linear neuron, PolyLUT's polynomial neuron,
 // NeuraLUT's sub-network neuron, or an explicit truth table.
 #pragma once
 

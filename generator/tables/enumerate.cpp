@@ -20,9 +20,7 @@ int neuron_key_bits(const Model& model, size_t layer, int neuron)
     return static_cast<int>(model.layers[layer].neuron_inputs(neuron).size()) * input_bits;
 }
 
-// LogicNets' neuron: z = W x + b over the connected inputs, then BatchNorm, then the quantizer,
-// all in float32. The products of each input with each of its codes are computed once.
-// The float32 value of every input bit pattern, as the layer's table sees it.
+// The float32 value of every input bit pattern, as the layer's table computes with it.
 std::vector<float> input_values(const Quantizer& input, InputPrecision precision)
 {
     std::vector<float> values(size_t{1} << input.format.bits);
@@ -33,6 +31,8 @@ std::vector<float> input_values(const Quantizer& input, InputPrecision precision
     return values;
 }
 
+// LogicNets' neuron: z = W x + b over the connected inputs, then BatchNorm, then the quantizer,
+// all in float32. The products of each input with each of its codes are computed once.
 void enumerate_linear(const LinearNeuron& neuron, int neuron_index, const Quantizer& input,
                       const std::vector<float>& values, const Quantizer& output, NeuronTable& table)
 {

@@ -330,7 +330,9 @@ HarnessBuild build_harness(const fs::path& rtl_dir, const RtlManifest& manifest,
     check_manifest_for_simulation(manifest, rtl_dir);
     const VerilatorTool verilator = find_verilator(options.verilator);
     const fs::path harness_dir = options.harness_dir.empty() ? find_harness_dir() : options.harness_dir;
-    const fs::path cache_root = (options.cache_dir.empty() ? default_cache_dir() : options.cache_dir) / kCacheSubdirectory;
+    // Absolute, because Verilator runs in a work directory inside the cache.
+    const fs::path cache_root =
+        fs::absolute((options.cache_dir.empty() ? default_cache_dir() : options.cache_dir) / kCacheSubdirectory);
     const fs::path absolute_rtl_dir = fs::absolute(rtl_dir);
 
     HarnessBuild build;

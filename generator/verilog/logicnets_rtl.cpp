@@ -252,7 +252,8 @@ RtlManifest LogicNetsWriter::write()
     for (const LayerTables& layer : tables_.layers) {
         for (const NeuronTable& neuron : layer.neurons) {
             write_neuron(layer, neuron);
-            if (options_.write_bench)
+            // PolyLUT's and NeuraLUT's neq2lut pass generate_bench=False; only LogicNets writes .bench.
+            if (options_.write_bench && top_module_ == "logicnet")
                 write_bench(layer, neuron);
         }
         write_layer(layer);

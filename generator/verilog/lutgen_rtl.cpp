@@ -1,5 +1,6 @@
 #include "verilog/lutgen_rtl.hpp"
 
+#include "verilog/input_encoder.hpp"
 #include "verilog/output_file.hpp"
 
 #include <fmt/format.h>
@@ -72,6 +73,7 @@ private:
     void write_neuron(const LayerTables& layer, const NeuronTable& neuron);
     void write_layer(const LayerTables& layer);
     void write_top();
+    void write_encoder();
 
     const TruthTables& tables_;
     const VerilogOptions& options_;
@@ -288,6 +290,29 @@ void LutgenWriter::write_top()
                     code_description(tables_.output_format()));
     const std::string file_name = top_module_ + ".v";
     OutputFile out(directory_ / file_name);
+    if (options_.input_encoder) {
+        const InputEncoder& encoder = *options_.input_encoder;
+        const std::string encoder_description = fmt::format(
+            "Top module: {} layers, {} raw {} features through the input encoder, {} {} output codes.",
+            tables_.layers.size(), tables_.input_count(), encoder.format.name(), tables_.output_count(),
+            code_description(tables_.output_format()));
+        templates_.get("lutgen/top_with_input_encoder.v")
+            .render(out, {
+                             {"header", file_header(encoder_description)},
+                             {"module_name", top_module_},
+                             {"clock_ports", [&](OutputFile& file) { templates_.get(clock_ports).render(file, {}); }},
+                             {"features_msb", msb(tables_.input_count() * encoder.format.bits)},
+                             {"format", encoder.format.name()},
+                             {"input_msb", msb(tables_.input_count() * tables_.input_format().bits)},
+                             {"encoder_module", top_module_ + "_input_encoder"},
+                             {"output_msb", msb(output_width)},
+                             {"layers", render_layers},
+                             {"output_stage", render_output_stage},
+                         });
+        out.close();
+        verilog_files_.push_back(file_name);
+        return;
+    }
     templates_.get("lutgen/top.v")
         .render(out, {
                          {"header", file_header(description)},
@@ -302,6 +327,18 @@ void LutgenWriter::write_top()
     verilog_files_.push_back(file_name);
 }
 
+void LutgenWriter::write_encoder()
+{
+    const InputEncoder& encoder = *options_.input_encoder;
+    const std::string description =
+        fmt::format("Input encoder: {} raw {} features (signed fixed point, {} fraction bits) to {} input codes,\n"
+                    "// each by comparators against the values where its codes begin, rounded up into the format.",
+                    encoder.features.size(), encoder.format.name(), encoder.format.fraction_bits,
+                    code_description(encoder.code_format));
+    verilog_files_.push_back(write_input_encoder(encoder, top_module_ + "_input_encoder", file_header(description),
+                                                 templates_, directory_));
+}
+
 RtlManifest LutgenWriter::write()
 {
     for (const LayerTables& layer : tables_.layers) {
@@ -309,6 +346,8 @@ RtlManifest LutgenWriter::write()
             write_neuron(layer, neuron);
         write_layer(layer);
     }
+    if (options_.input_encoder)
+        write_encoder();
     write_top();
 
     const int layer_count = static_cast<int>(tables_.layers.size());
@@ -341,6 +380,13 @@ RtlManifest LutgenWriter::write()
     manifest.verilog_files = verilog_files_;
     manifest.data_files = data_files_;
     manifest.model_sha256 = options_.model_sha256;
+    if (options_.input_encoder) {
+        manifest.input_port = "input_features";
+        manifest.input_width = tables_.input_count() * options_.input_encoder->format.bits;
+        manifest.input_encoder_format = options_.input_encoder->format.name();
+        manifest.input_code_signal = "input_codes";
+        manifest.input_code_width = tables_.input_count() * tables_.input_format().bits;
+    }
     return manifest;
 }
 

@@ -38,6 +38,11 @@ void write_rtl_manifest(const RtlManifest& manifest, const std::filesystem::path
         {"data_files", manifest.data_files},
         {"model_sha256", manifest.model_sha256},
     };
+    // Written only with an encoder, so manifests without one are unchanged.
+    if (!manifest.input_encoder_format.empty())
+        document["input_encoder"] = {{"format", manifest.input_encoder_format},
+                                     {"code_signal", manifest.input_code_signal},
+                                     {"code_width", manifest.input_code_width}};
 
     const std::filesystem::path path = directory / kRtlManifestName;
     std::ofstream out(path, std::ios::binary);
@@ -80,6 +85,12 @@ RtlManifest read_rtl_manifest(const std::filesystem::path& directory)
         manifest.verilog_files = document.at("verilog_files").get<std::vector<std::string>>();
         manifest.data_files = document.at("data_files").get<std::vector<std::string>>();
         manifest.model_sha256 = document.value("model_sha256", "");
+        if (document.contains("input_encoder")) {
+            const auto& encoder = document.at("input_encoder");
+            manifest.input_encoder_format = encoder.at("format").get<std::string>();
+            manifest.input_code_signal = encoder.at("code_signal").get<std::string>();
+            manifest.input_code_width = encoder.at("code_width").get<int>();
+        }
         return manifest;
     } catch (const nlohmann::json::exception& error) {
         throw Error(path.string(), "malformed RTL manifest", error.what(),

@@ -35,6 +35,12 @@ struct RtlManifest {
     std::vector<std::string> verilog_files; // relative to the directory
     std::vector<std::string> data_files;    // $readmemh files, relative to the directory
     std::string model_sha256;   // of the model file the RTL was generated from, if known
+    // Set when the top module takes raw fixed-point features through an input encoder: input_port
+    // then carries the features (input_width = features * fixed-point bits) and the encoder's
+    // codes appear on input_code_signal. Empty when input_port carries the input codes.
+    std::string input_encoder_format; // such as "s16.8"
+    std::string input_code_signal;
+    int input_code_width = 0;
 };
 
 void write_rtl_manifest(const RtlManifest& manifest, const std::filesystem::path& directory);

@@ -177,6 +177,23 @@ RtlManifest write_verilog(const TruthTables& tables, const VerilogOptions& optio
             throw Error("register placement", "not available in the logicnets dialect",
                         register_placement_name(options.registers),
                         "use before-layers or none, or the lutgen dialect");
+        if (options.input_encoder)
+            throw Error("input encoder", "not available in the logicnets dialect", options.input_encoder->format.name(),
+                        "use the lutgen dialect");
+    }
+
+    if (options.input_encoder) {
+        const InputEncoder& encoder = *options.input_encoder;
+        if (static_cast<int>(encoder.features.size()) != tables.input_count() ||
+            !(encoder.code_format == tables.input_format()))
+            throw Error("input encoder",
+                        fmt::format("encoder has {} features of {}-bit codes but the tables take {} of {} bits",
+                                    encoder.features.size(), encoder.code_format.bits, tables.input_count(),
+                                    tables.input_format().bits),
+                        encoder.format.name(), "build the encoder from the model the tables come from");
+        if (static_cast<int64_t>(tables.input_count()) * encoder.format.bits > INT32_MAX / 2)
+            throw Error("input encoder", "feature bus too wide", encoder.format.name(),
+                        "use fewer fixed-point bits");
     }
 
     check_directory(directory);

@@ -1,10 +1,12 @@
 // Verilog emission: truth tables in, one module per neuron, one per layer and a top module out.
 #pragma once
 
+#include "quantize/input_encoder.hpp"
 #include "tables/truth_table.hpp"
 #include "verilog/rtl_manifest.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace lutgen {
@@ -36,6 +38,9 @@ struct VerilogOptions {
     // Empty means kDefaultTopModule. The LogicNets dialect uses TruthTables::network_name.
     std::string top_module;
     bool write_bench = true; // LogicNets dialect: also write one .bench file per neuron
+    // Lutgen dialect only: the top module takes raw fixed-point features through this encoder
+    // (port input_features) instead of input codes.
+    std::optional<InputEncoder> input_encoder;
 };
 
 inline constexpr const char* kDefaultTopModule = "lutgen_network";

@@ -19,6 +19,11 @@ struct ZooCase {
     std::string container; // "zip" or "legacy"
 };
 
+void PrintTo(const ZooCase& zoo_case, std::ostream* out)
+{
+    *out << zoo_case.name << " (" << zoo_case.container << ")";
+}
+
 std::string case_name(const testing::TestParamInfo<ZooCase>& info)
 {
     return info.param.name + "_" + info.param.container;
