@@ -17,6 +17,8 @@ int main(int argc, char** argv)
 
     CLI::App app{"lutgen: turns trained LUT-based neural networks into truth tables and verified Verilog"};
     app.require_subcommand(1);
+    // -q and -v work after the subcommand too.
+    app.fallthrough();
     app.set_version_flag("--version", std::string("lutgen ") + LUTGEN_VERSION);
     bool quiet = false;
     bool verbose = false;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <fstream>
 #include <optional>
@@ -393,6 +394,13 @@ YosysTool find_yosys(const std::filesystem::path& requested)
     if (!version || version->rfind("Yosys", 0) != 0)
         throw Error(executable.string(), "program does not run as Yosys", "-V",
                     "check the installation; 'yosys -V' must print the version");
+
+    // synth_xilinx with -abc9 and -noiopad, as used here, needs Yosys 0.10 or newer.
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(version->c_str(), "Yosys %d.%d", &major, &minor) != 2 || major * 1000 + minor < 10)
+        throw Error(executable.string(), "Yosys 0.10 or newer required", *version,
+                    "install a newer Yosys (Debian 12: apt-get install yosys)");
     return YosysTool{executable, *version};
 }
 

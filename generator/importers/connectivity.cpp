@@ -17,7 +17,7 @@ Connectivity connectivity_from_json(const std::string& text, const std::string& 
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
         throw Error(source, "invalid JSON", error.what(), hint);
     }
     if (!document.is_object() || !document.contains("layers") || !document["layers"].is_array() ||

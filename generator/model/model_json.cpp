@@ -288,15 +288,10 @@ void write_model(const Model& model, const std::filesystem::path& path)
         throw Error(path.string(), "cannot write the model file", "", "check that the directory is writable");
 }
 
-Model model_from_json(const std::string& text, const std::string& source_name)
-{
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::parse_error& error) {
-        throw Error(source_name, "invalid JSON", error.what(), "pass a model file written by 'lutgen import'");
-    }
+namespace {
 
+Model parse_model_document(const json& document, const std::string& source_name)
+{
     const Reader reader(source_name);
     if (!document.is_object() || document.value("format", "") != "lutgen-model")
         reader.fail("top level", "not a lutgen model file (member 'format' is not 'lutgen-model')",
@@ -437,6 +432,23 @@ Model model_from_json(const std::string& text, const std::string& source_name)
         model.layers.push_back(std::move(layer));
     }
 
+    return model;
+}
+
+} // namespace
+
+Model model_from_json(const std::string& text, const std::string& source_name)
+{
+    // The reader checks the members it knows; nlohmann still raises on numbers beyond a double and
+    // on mistyped members, and those become the same kind of error.
+    Model model;
+    try {
+        model = parse_model_document(json::parse(text), source_name);
+    } catch (const json::parse_error& error) {
+        throw Error(source_name, "invalid JSON", error.what(), "pass a model file written by 'lutgen import'");
+    } catch (const json::exception& error) {
+        throw Error(source_name, "malformed model", error.what(), "regenerate the model with 'lutgen import'");
+    }
     validate_model(model, source_name);
     return model;
 }

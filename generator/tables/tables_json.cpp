@@ -80,7 +80,7 @@ TruthTables read_tables_json(const std::filesystem::path& path)
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
         throw Error(source, "invalid JSON", error.what(), "pass a file written by 'lutgen tables'");
     }
 

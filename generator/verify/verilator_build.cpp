@@ -141,7 +141,7 @@ VerilatorTool find_verilator(const fs::path& requested)
     const std::string name = requested.empty() ? "verilator" : requested.string();
     tool.executable = name.find('/') != std::string::npos ? fs::path(name) : find_on_path(name);
     if (tool.executable.empty() || !is_executable_file(tool.executable))
-        throw Error(name, "not found", "", "install it with 'apt-get install verilator'");
+        throw Error(name, "executable not found on PATH", name, "install it with 'apt-get install verilator'");
 
     TempDirectory scratch(fs::temp_directory_path(), "lutgen-verilator-");
     const fs::path output = scratch.path() / "version.txt";

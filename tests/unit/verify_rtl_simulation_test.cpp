@@ -193,7 +193,7 @@ TEST_F(RtlSimulationTest, MissingVerilatorIsReported)
         run_rtl(root_ / "pipe2", pipeline_inputs_, options());
         FAIL() << "no error without verilator on PATH";
     } catch (const Error& error) {
-        EXPECT_STREQ(error.what(), "verilator: not found; install it with 'apt-get install verilator'");
+        EXPECT_STREQ(error.what(), "verilator: executable not found on PATH: 'verilator'; install it with 'apt-get install verilator'");
     }
 }
 

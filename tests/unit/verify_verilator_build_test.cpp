@@ -92,7 +92,7 @@ TEST_F(VerilatorBuildTest, MissingRequestedVerilatorIsReported)
         FAIL() << "no error for a missing program";
     } catch (const Error& error) {
         EXPECT_EQ(error.subject(), missing.string());
-        EXPECT_EQ(error.what_failed(), "not found");
+        EXPECT_EQ(error.what_failed(), "executable not found on PATH");
         EXPECT_EQ(error.hint(), "install it with 'apt-get install verilator'");
     }
 }
