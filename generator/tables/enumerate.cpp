@@ -210,9 +210,10 @@ void check_table_limits(const Model& model, const TableLimits& limits, const std
     const TableSize size = measure_tables(model);
     if (size.bytes > limits.max_total_bytes)
         throw Error(source_name,
-                    fmt::format("the truth tables need {} entries ({} MiB), more than the limit of {} MiB; the widest "
-                                "key is {} bits, in layer {}",
-                                size.entries, size.bytes >> 20, limits.max_total_bytes >> 20, size.widest_key_bits,
+                    fmt::format("the truth tables need {} entries ({} bytes, {:.2f} MiB), more than the limit of "
+                                "{:.2f} MiB; the widest key is {} bits, in layer {}",
+                                size.entries, size.bytes, static_cast<double>(size.bytes) / (1 << 20),
+                                static_cast<double>(limits.max_total_bytes) / (1 << 20), size.widest_key_bits,
                                 size.widest_layer),
                     std::to_string(size.entries), "raise the limit with --max-table-mib or shrink the model");
 }

@@ -74,7 +74,7 @@ TEST_F(SizeLimit, TotalBytesOverLimitRejected)
 
     EXPECT_EQ(result.exit_code, 2) << result.err;
     EXPECT_NE(result.err.find("917504 entries"), std::string::npos) << result.err;
-    EXPECT_NE(result.err.find("limit of 1 MiB"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("more than the limit of 1.00 MiB"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("15 bits, in layer 0"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("--max-table-mib"), std::string::npos) << result.err;
     EXPECT_FALSE(fs::exists(output));
