@@ -30,7 +30,8 @@ private:
     bool committed_ = false;
 };
 
-// Same for a single file.
+// Same for a single file. An existing target is replaced only if `replace` is set and it is a
+// regular file.
 class AtomicFile {
 public:
     AtomicFile(std::filesystem::path target, bool replace);

@@ -1,6 +1,7 @@
 // lutgen: LUT-based neural networks (LogicNets and its successors) to truth tables and Verilog,
 // verified against a bit-exact golden model.
 #include "base/error.hpp"
+#include "base/interrupt.hpp"
 #include "base/log.hpp"
 #include "cli/commands.hpp"
 
@@ -14,6 +15,7 @@
 int main(int argc, char** argv)
 {
     using namespace lutgen;
+    install_interrupt_cleanup();
 
     CLI::App app{"lutgen: turns trained LUT-based neural networks into truth tables and verified Verilog"};
     app.require_subcommand(1);

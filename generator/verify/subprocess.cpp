@@ -1,5 +1,7 @@
 #include "verify/subprocess.hpp"
 
+#include "base/interrupt.hpp"
+
 #include "base/error.hpp"
 
 #include <cerrno>
@@ -61,6 +63,7 @@ int run_process(const std::vector<std::string>& arguments, const ProcessOptions&
     }
 
     if (pid == 0) {
+        unblock_signals_in_child();
         close(report_pipe[0]);
         if (!working_directory.empty() && chdir(working_directory.c_str()) != 0)
             fail_in_child(report_pipe[1]);

@@ -1,6 +1,7 @@
 #include "verify/temp_directory.hpp"
 
 #include "base/error.hpp"
+#include "base/interrupt.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -26,6 +27,7 @@ TempDirectory::TempDirectory(const std::filesystem::path& parent, const std::str
         throw Error(parent.string(), "cannot create a temporary directory", std::strerror(errno),
                     "check the permissions and the free space");
     path_ = name.data();
+    register_temporary(path_);
 }
 
 TempDirectory::~TempDirectory()
@@ -34,6 +36,7 @@ TempDirectory::~TempDirectory()
         return;
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
+    unregister_temporary(path_);
 }
 
 } // namespace lutgen

@@ -1,6 +1,8 @@
 // A uniquely named directory that is removed with its contents unless released.
 #pragma once
 
+#include "base/interrupt.hpp"
+
 #include <filesystem>
 #include <string>
 
@@ -18,7 +20,11 @@ public:
     const std::filesystem::path& path() const { return path_; }
 
     // Keeps the directory on destruction (after it was renamed or handed over).
-    void release() { path_.clear(); }
+    void release()
+    {
+        unregister_temporary(path_);
+        path_.clear();
+    }
 
 private:
     std::filesystem::path path_;

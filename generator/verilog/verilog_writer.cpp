@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <system_error>
 
 namespace lutgen {
@@ -21,9 +22,25 @@ constexpr int kMaxKeyBits = 30;
 // Entries are uint16_t bit patterns.
 constexpr int kMaxCodeBits = 16;
 
+// Keywords of Verilog-2005 and SystemVerilog-2017 that a module name could plausibly collide with.
+bool is_verilog_keyword(const std::string& name)
+{
+    static const std::set<std::string> kKeywords = {
+        "always", "and", "assign", "automatic", "begin", "bit", "buf", "byte", "case", "casex", "casez", "cell",
+        "class", "config", "const", "default", "defparam", "design", "disable", "do", "edge", "else", "end",
+        "endcase", "endfunction", "endgenerate", "endmodule", "endtask", "enum", "event", "for", "force",
+        "forever", "fork", "function", "generate", "genvar", "if", "initial", "inout", "input", "int", "integer",
+        "interface", "join", "library", "localparam", "logic", "longint", "macromodule", "module", "nand",
+        "negedge", "nor", "not", "or", "output", "package", "parameter", "posedge", "program", "real", "reg",
+        "release", "repeat", "shortint", "signed", "specify", "string", "struct", "supply0", "supply1", "table",
+        "task", "time", "tri", "type", "typedef", "union", "unsigned", "var", "void", "wait", "while", "wire",
+        "xnor", "xor"};
+    return kKeywords.count(name) != 0;
+}
+
 bool is_verilog_identifier(const std::string& name)
 {
-    if (name.empty())
+    if (name.empty() || is_verilog_keyword(name))
         return false;
     const char first = name.front();
     if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_'))
