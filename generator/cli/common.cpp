@@ -14,7 +14,8 @@ void add_table_options(CLI::App& command, TableOptions& options)
                        "Reject neurons whose table key is wider than this many bits")
         ->check(CLI::Range(1, 30));
     command.add_option("--max-table-mib", options.max_table_mib,
-                       "Reject models whose tables need more than this many MiB (2 bytes per entry)");
+                       "Reject models whose tables need more than this many MiB (2 bytes per entry)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 30));
     command.add_option("--input-order", options.input_order,
                        "Order of a neuron's inputs in its key, first = most significant: ascending or descending "
                        "(default: the order stored in the model)")

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -160,8 +161,9 @@ public:
         if (!value.is_number())
             fail(where, "expected a number", value.dump());
         const double number = value.get<double>();
-        if (!std::isfinite(number))
-            fail(where, "value is not finite", value.dump());
+        // Values beyond float32's range would become infinite in the tables.
+        if (!std::isfinite(number) || !std::isfinite(static_cast<float>(number)))
+            fail(where, "value is not a finite float32", value.dump());
         return static_cast<float>(number);
     }
 
@@ -489,6 +491,11 @@ void validate_model(const Model& model, const std::string& source_name)
             fail(where, "BatchNorm channel count differs from the neuron count",
                  fmt::format("{} != {}", output.batchnorm->channels(), layer.neuron_count()),
                  "check the checkpoint and the architecture");
+        if (output.batchnorm)
+            for (size_t c = 0; c < output.batchnorm->channels(); ++c)
+                if (output.batchnorm->running_var[c] < 0.0f)
+                    fail(fmt::format("{} neuron {}", where, c), "negative BatchNorm running variance",
+                         fmt::format("{}", output.batchnorm->running_var[c]), "a variance cannot be negative; fix the model");
 
         const int input_bits = model.layer_input_quantizer(l).format.bits;
         for (int n = 0; n < layer.neuron_count(); ++n) {
@@ -500,6 +507,12 @@ void validate_model(const Model& model, const std::string& source_name)
                 if (index < 0 || index >= layer.input_count)
                     fail(neuron_where, fmt::format("input index out of range [0, {})", layer.input_count),
                          std::to_string(index), "check the connectivity");
+            std::vector<int> sorted_inputs = inputs;
+            std::sort(sorted_inputs.begin(), sorted_inputs.end());
+            const auto repeated = std::adjacent_find(sorted_inputs.begin(), sorted_inputs.end());
+            if (repeated != sorted_inputs.end())
+                fail(neuron_where, "an input index occurs twice", std::to_string(*repeated),
+                     "each neuron reads each input once; check the connectivity");
             if (layer.kind == NeuronKind::Polynomial) {
                 for (const std::vector<int>& term : layer.monomials)
                     for (int position : term)
