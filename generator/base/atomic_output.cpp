@@ -87,7 +87,7 @@ AtomicDirectory::AtomicDirectory(fs::path target, bool replace)
                         "choose another path, or pass --force to replace a directory lutgen wrote");
         std::string foreign;
         if (replace_ && !fs::is_empty(target_) && !written_by_lutgen(target_, foreign))
-            throw Error(target_.string(), "refusing to replace a directory that holds files lutgen did not write",
+            throw Error(target_.string(), "output directory contains files lutgen did not write",
                         foreign, "move those files away or choose another output path");
     }
     temporary_ = temporary_sibling(target_, "tmp");

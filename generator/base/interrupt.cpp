@@ -38,7 +38,7 @@ void install_interrupt_cleanup()
         if (sigwait(&signals, &signal_number) != 0)
             return;
 
-        // Keep the lock: no other thread may start or finish an output from here on.
+        // The lock stays held, so no other thread starts or finishes an output from here on.
         g_mutex.lock();
         for (const std::filesystem::path& path : g_temporaries) {
             std::error_code ignored;
