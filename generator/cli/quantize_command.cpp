@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -56,6 +57,15 @@ int run_quantize(const QuantizeOptions& options)
     csv.label_column = options.label_column;
     csv.require_labels = !options.labels_output.empty();
     const FeatureTable features = read_features_csv(options.features, csv);
+
+    // Labels must name a class of the model, as 'lutgen simulate' and 'verify' require.
+    const int class_count = std::max(2, model.output_count());
+    for (size_t sample = 0; sample < features.labels.size(); ++sample)
+        if (features.labels[sample] < 0 || features.labels[sample] >= class_count)
+            throw Error(options.features,
+                        fmt::format("sample {}: class label outside [0, {}) for a model with {} outputs", sample,
+                                    class_count, model.output_count()),
+                        std::to_string(features.labels[sample]), "pass the feature file of this model's dataset");
 
     StageTimer timer("quantize");
     const QuantizedFeatures quantized = quantize_features(model, features);
