@@ -21,6 +21,7 @@ struct Fixture {
     fs::path checkpoint;
     std::string arch; // preset name or JSON path
     fs::path inputs;
+    std::vector<std::string> import_options = {}; // for the PolyLUT and NeuraLUT formats
 };
 
 std::vector<Fixture> fixtures()
@@ -31,6 +32,13 @@ std::vector<Fixture> fixtures()
         {"iiot_cybernid", data_dir() / "iiot_cybernid" / "best_accuracy.pth",
          (data_dir() / "iiot_cybernid" / "arch.json").string(), data_dir() / "iiot_cybernid" / "random_input.txt"},
     };
+    const fs::path polylut = data_dir() / "polylut_digits";
+    list.push_back({"polylut_digits", polylut / "best_accuracy.pth", (polylut / "arch.json").string(),
+                    polylut / "test_input.txt",
+                    {"--format", "polylut", "--connectivity", (polylut / "connectivity.json").string()}});
+    const fs::path neuralut = data_dir() / "neuralut_digits";
+    list.push_back({"neuralut_digits", neuralut / "best_accuracy.pth", (neuralut / "arch.json").string(),
+                    neuralut / "test_input.txt", {"--format", "neuralut"}});
     for (const char* zoo : {"key15", "mixed437", "onelayer", "w3", "wide64"}) {
         const fs::path directory = data_dir() / "zoo" / zoo;
         list.push_back({std::string("zoo_") + zoo, directory / "model_zip.pth", (directory / "arch.json").string(),
@@ -59,8 +67,11 @@ int run_in(const fs::path& working_directory, const std::vector<std::string>& ar
 void run_flow(const Fixture& fixture, const fs::path& working_directory, const std::string& threads)
 {
     fs::create_directories(working_directory / "out");
+    std::vector<std::string> import = {"import", fixture.checkpoint.string(), "--arch", fixture.arch, "-o",
+                                       "out/model.json"};
+    import.insert(import.end(), fixture.import_options.begin(), fixture.import_options.end());
     const std::vector<std::vector<std::string>> steps = {
-        {"import", fixture.checkpoint.string(), "--arch", fixture.arch, "-o", "out/model.json"},
+        import,
         {"tables", "out/model.json", "-o", "out/tables.json", "--threads", threads},
         {"generate", "out/model.json", "-o", "out/rtl_lutgen", "--threads", threads},
         {"generate", "out/model.json", "-o", "out/rtl_logicnets", "--dialect", "logicnets", "--threads", threads},
