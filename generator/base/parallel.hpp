@@ -1,5 +1,5 @@
-// A minimal parallel loop: items are claimed one at a time from a shared counter, so the work
-// balances itself, and each item's result goes to a slot the caller owns, so the output does not
+// A minimal parallel loop. Items are claimed one at a time from a shared counter, so the work
+// balances itself. Each item's result goes to a slot the caller owns, so the output does not
 // depend on the thread count.
 #pragma once
 

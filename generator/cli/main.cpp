@@ -57,7 +57,12 @@ int main(int argc, char** argv)
         return kExitBadInput;
     }
 
-    set_log_level(quiet ? LogLevel::Quiet : verbose ? LogLevel::Verbose : LogLevel::Normal);
+    LogLevel level = LogLevel::Normal;
+    if (quiet)
+        level = LogLevel::Quiet;
+    else if (verbose)
+        level = LogLevel::Verbose;
+    set_log_level(level);
 
     try {
         for (auto& [command, run] : runners)

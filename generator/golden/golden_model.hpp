@@ -11,7 +11,7 @@ namespace lutgen {
 
 struct GoldenResult {
     size_t sample_count = 0;
-    // layers[l] holds layer l's output patterns, sample-major (sample * neuron_count + neuron).
+    // layers[l] contains layer l's output patterns, sample-major (sample * neuron_count + neuron).
     // Only the last layer is kept unless every layer was requested.
     std::vector<std::vector<uint16_t>> layers;
     std::vector<int> layer_widths; // neurons per layer

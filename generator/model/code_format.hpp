@@ -1,4 +1,4 @@
-// How an integer code is written as bits on a bus and in a table key.
+// The bit layout of an integer code on a bus and in a table key.
 #pragma once
 
 #include <cstdint>

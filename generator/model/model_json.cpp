@@ -441,8 +441,8 @@ Model parse_model_document(const json& document, const std::string& source_name)
 
 Model model_from_json(const std::string& text, const std::string& source_name)
 {
-    // The reader checks the members it knows; nlohmann still raises on numbers beyond a double and
-    // on mistyped members, and those become the same kind of error.
+    // The reader checks the members it reads. nlohmann still raises on numbers beyond a double and
+    // on mistyped members, so those become the same kind of error.
     Model model;
     try {
         model = parse_model_document(json::parse(text), source_name);

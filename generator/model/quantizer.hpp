@@ -50,7 +50,7 @@ struct Quantizer {
     // The code of an already transformed value:
     // round_half_even(clamp((x / scale_param) * int_scale, min, max)).
     int quantize(float x) const;
-    // The float value the next layer sees for a code: code * step, in float32.
+    // The float value the next layer receives for a code: code * step, in float32.
     float dequantize(int code) const;
 };
 

@@ -72,7 +72,7 @@ TEST(ImportErrors, MissingArchitectureKeyIsNamed)
 
 TEST(ImportErrors, MissingScaleAsksForConstantScale)
 {
-    // iiot_cybernid's input quantizer has no learned scale, so without the override the error asks for one.
+    // iiot_cybernid's input quantizer has no learned scale, so without the override the error requests one.
     const StateDict state_dict = read_checkpoint(test::data_dir() / "iiot_cybernid" / "best_accuracy.pth");
     const Architecture arch = architecture_from_json(R"({"hidden_layers": [128, 32], "input_bitwidth": 1,
       "hidden_bitwidth": 2, "output_bitwidth": 2, "input_fanin": 6, "hidden_fanin": 6, "output_fanin": 7})",

@@ -187,7 +187,7 @@ TEST(IiotFixture, TablesEqualPublishedVerilog)
         const NeuronTable& ours = layer.neurons.at(neuron.at("neuron").get<int>());
         ASSERT_EQ(ours.inputs, neuron.at("indices_from_wire_MSB_first").get<std::vector<int>>());
 
-        // Entry p of the published bits holds the key whose field k (k = 0 most significant) is
+        // Entry p of the published bits is the key whose field k (k = 0 most significant) is
         // digit k of p in base 2^bits, so the first input varies fastest.
         const int bits = layer.input_format.bits;
         const int fan_in = static_cast<int>(ours.inputs.size());
